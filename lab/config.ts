@@ -194,7 +194,7 @@ export function resolveConfig(input: unknown): LabConfig {
     checkRelations(c, related);
     issues.push(...related.filter((i) => !reported.has(i.path)));
   }
-  if (issues.length === 0) {
+  {
     const runs = sweepPoints(c);
     if (runs.length * c.sweep.seeds > MAX_SWEEP_RUNS)
       issues.push({ path: 'sweep.over', message: `expands to ${runs.length * c.sweep.seeds} runs; at most ${MAX_SWEEP_RUNS} are allowed` });

@@ -25,6 +25,7 @@ interface AddonTrainer {
   read(W: Float32Array, b: Float32Array, heads: Float32Array): void;
   write(W: Float32Array, b: Float32Array, heads: Float32Array): void;
   features(X: Float32Array, count: number, out: Float32Array): Promise<void>;
+  free(): void;
 }
 export interface Addon {
   Trainer: new (d: number, m: number, T: number, n: number, chunk: number) => AddonTrainer;
@@ -210,8 +211,11 @@ class NativeTrainer implements Trainer {
     });
   }
 
+  /** Frees the model's native memory once any call in flight has finished. */
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    void this.queue.then(() => this.t.free());
   }
 }
 
