@@ -4,8 +4,9 @@ import { Command, parse } from './command';
 import { EXIT, UsageError } from './errors';
 import { backendsCommand, presetsCommand } from './info';
 import { runCommand } from './run';
+import { benchCommand } from './bench';
 
-const COMMANDS: Command[] = [runCommand, presetsCommand, backendsCommand];
+const COMMANDS: Command[] = [runCommand, presetsCommand, backendsCommand, benchCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -84,9 +84,9 @@ export interface BackendStatus {
 /** Values per chunk buffer (n·m per task): bounded so a chunk's activations stay near 64 MB. */
 const CHUNK_VALUES = 1 << 24;
 
-export function tasksPerChunk(shape: ModelShape, requested: number): number {
+export function tasksPerChunk(shape: ModelShape, requested: number, values = CHUNK_VALUES): number {
   if (requested > 0) return Math.min(requested, shape.T);
-  return Math.max(1, Math.min(shape.T, Math.floor(CHUNK_VALUES / (shape.n * shape.m))));
+  return Math.max(1, Math.min(shape.T, Math.floor(values / (shape.n * shape.m))));
 }
 
 export function checkParameters(shape: ModelShape, p: Parameters): void {

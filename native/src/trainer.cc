@@ -9,10 +9,17 @@
 namespace mtrl {
 
 namespace {
+// Strict IEEE order forbids vectorising a plain float reduction; the simd pragma allows a fixed lane order.
 inline float dot(const float* x, const float* y, int k) {
   float s = 0;
+#pragma omp simd reduction(+ : s)
   for (int j = 0; j < k; ++j) s += x[j] * y[j];
   return s;
+}
+
+inline void biasRelu(float* row, const float* b, int m) {
+#pragma omp simd
+  for (int j = 0; j < m; ++j) row[j] = std::max(row[j] + b[j], 0.0f);
 }
 }  // namespace
 
@@ -37,10 +44,7 @@ void Trainer::setData(int slot, const float* X, const float* Y) {
 void Trainer::activations(const float* X, long rows, float* A) const {
   sgemm(false, true, static_cast<int>(rows), m, d, 1.0f, X, d, W.data(), d, 0.0f, A, m);
 #pragma omp parallel for schedule(static)
-  for (long i = 0; i < rows; ++i) {
-    float* row = A + i * m;
-    for (int j = 0; j < m; ++j) row[j] = std::max(row[j] + b[j], 0.0f);
-  }
+  for (long i = 0; i < rows; ++i) biasRelu(A + i * m, b.data(), m);
 }
 
 void Trainer::taskStats(const float* A, const float* y, const float* a, Loss loss, double* lossSum, double* correct) const {
@@ -54,19 +58,31 @@ void Trainer::taskStats(const float* A, const float* y, const float* a, Loss los
   *correct = c;
 }
 
-// a -= lrHead · (1/n) Σ_i ℓ'(y f) y A_i, i.e. the step on m·∇ of the task's own mean loss.
-void Trainer::headSteps(const float* A, const float* y, float* a, const RoundSpec& spec) const {
+// a -= lrHead · (1/n) Σ_i ℓ'(y f) y A_i, i.e. the step on m·∇ of the task's own mean loss. The first
+// step's outputs are the round's starting outputs, so the task's statistics come from the same pass.
+void Trainer::headSteps(const float* A, const float* y, float* a, const RoundSpec& spec, double* lossSum, double* correct) const {
   std::vector<float> grad(m);
+  double l = 0, c = 0;
   for (int s = 0; s < spec.headSteps; ++s) {
     std::fill(grad.begin(), grad.end(), 0.0f);
     for (int i = 0; i < n; ++i) {
       const float* row = A + static_cast<long>(i) * m;
       const double u = y[i] * (dot(row, a, m) / m);
+      if (s == 0 && lossSum) {
+        l += lossValue(spec.loss, u);
+        c += u > 0 ? 1 : 0;
+      }
       const float coef = static_cast<float>(lossSlope(spec.loss, u) * y[i] / n);
       if (coef == 0.0f) continue;
-      for (int j = 0; j < m; ++j) grad[j] += coef * row[j];
+      float* g = grad.data();
+#pragma omp simd
+      for (int j = 0; j < m; ++j) g[j] += coef * row[j];
     }
     for (int j = 0; j < m; ++j) a[j] -= spec.lrHead * grad[j];
+  }
+  if (lossSum) {
+    *lossSum = l;
+    *correct = c;
   }
 }
 
@@ -78,6 +94,7 @@ void Trainer::representationRows(const float* A, const float* y, const float* a,
     float* g = G + static_cast<long>(i) * m;
     const double u = y[i] * (dot(row, a, m) / m);
     const float coef = static_cast<float>(lossSlope(loss, u) * y[i] * scale);
+#pragma omp simd
     for (int j = 0; j < m; ++j) g[j] = row[j] > 0 ? coef * a[j] : 0.0f;
   }
 }
@@ -100,18 +117,24 @@ Stats Trainer::round(const RoundSpec& spec) {
     const float* Y = Y_[0].data() + static_cast<size_t>(t0) * n;
     const float* Xr = split ? X_[1].data() + static_cast<size_t>(t0) * n * d : X;
     const float* Yr = split ? Y_[1].data() + static_cast<size_t>(t0) * n : Y;
-    activations(X, rows, A_.data());
+    // Bias and ReLU are applied per task inside the loop below, while that task's block is in cache.
+    sgemm(false, true, static_cast<int>(rows), m, d, 1.0f, X, d, W.data(), d, 0.0f, A_.data(), m);
     if (split) activations(Xr, rows, A2_.data());
     const float* Ar = split ? A2_.data() : A_.data();
 #pragma omp parallel for schedule(static)
     for (int k = 0; k < c; ++k) {
       const int t = t0 + k;
       const long off = static_cast<long>(k) * n;
+      float* At = A_.data() + off * m;
+      for (int i = 0; i < n; ++i) biasRelu(At + static_cast<long>(i) * m, b.data(), m);
       float* a = heads.data() + static_cast<size_t>(t) * m;
-      taskStats(A_.data() + off * m, Y + off, a, spec.loss, &taskLoss_[t], &taskCorrect_[t]);
-      if (!spec.headsAfter) headSteps(A_.data() + off * m, Y + off, a, spec);
+      const bool fused = !spec.headsAfter && spec.headSteps > 0;
+      if (fused)
+        headSteps(At, Y + off, a, spec, &taskLoss_[t], &taskCorrect_[t]);
+      else
+        taskStats(At, Y + off, a, spec.loss, &taskLoss_[t], &taskCorrect_[t]);
       if (spec.updateRep) representationRows(Ar + off * m, Yr + off, a, spec.loss, G_.data() + off * m);
-      if (spec.headsAfter) headSteps(A_.data() + off * m, Y + off, a, spec);
+      if (spec.headsAfter) headSteps(At, Y + off, a, spec, nullptr, nullptr);
     }
     if (spec.updateRep) {
       sgemm(true, false, m, d, static_cast<int>(rows), 1.0f, G_.data(), m, Xr, d, 1.0f, gW_.data(), d);

@@ -37,7 +37,7 @@ class Trainer {
 
  private:
   void activations(const float* X, long rows, float* A) const;
-  void headSteps(const float* A, const float* y, float* a, const RoundSpec& spec) const;
+  void headSteps(const float* A, const float* y, float* a, const RoundSpec& spec, double* lossSum, double* correct) const;
   void representationRows(const float* A, const float* y, const float* a, Loss loss, float* G) const;
   void taskStats(const float* A, const float* y, const float* a, Loss loss, double* lossSum, double* correct) const;
 
