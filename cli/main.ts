@@ -2,11 +2,15 @@ import { ConfigError } from '../lab/config';
 import { BackendUnavailableError } from '../lab/backends/registry';
 import { Command, parse } from './command';
 import { EXIT, UsageError } from './errors';
+import { ArchiveRefused } from '../lab/sessions/archive';
+import { SessionNotFound } from '../lab/sessions/store';
+import { NotResumable } from '../lab/sessions/record';
 import { backendsCommand, presetsCommand } from './info';
 import { runCommand } from './run';
 import { benchCommand } from './bench';
+import { rerunCommand, resumeCommand, sessionsCommand } from './sessions';
 
-const COMMANDS: Command[] = [runCommand, presetsCommand, backendsCommand, benchCommand];
+const COMMANDS: Command[] = [runCommand, resumeCommand, rerunCommand, sessionsCommand, presetsCommand, backendsCommand, benchCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -45,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(values, positionals);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof UsageError) {
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof ArchiveRefused || e instanceof SessionNotFound || e instanceof NotResumable) {
       process.stderr.write(`mtrl: ${e.message}\n`);
       return EXIT.usage;
     }

@@ -1,8 +1,11 @@
 import { ConfigError } from '../lab/config';
-import { runExperiment } from '../lab/experiment';
 import { chooseBackend } from '../lab/backends/registry';
+import type { ExperimentHooks, ExperimentResult } from '../lab/experiment';
+import { recordExperiment, Recorded, RecordOptions } from '../lab/sessions/record';
 import type { Command } from './command';
-import { configFrom } from './config-input';
+import { rawConfigFrom } from './config-input';
+import { resolveConfig } from '../lab/config';
+import { openStore, SESSIONS_HELP, SESSIONS_OPTION } from './store-option';
 import { EXIT } from './errors';
 import { summarize } from './format';
 import { ProgressBar } from './progress';
@@ -34,39 +37,67 @@ export function interruptible(progress: ProgressBar): { signal: AbortSignal; rel
   return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
 }
 
+function experimentHooks(progress: ProgressBar): ExperimentHooks {
+  return {
+    onProgress: (p) => progress.update((p.run + p.round / Math.max(1, p.rounds)) / p.runs, `run ${p.run + 1}/${p.runs} round ${p.round}/${p.rounds}`),
+    onRunDone: (i, r) => progress.note(`run ${i + 1}: ${r.status}, sinTheta ${r.subspace.sinTheta.toFixed(3)}, energy ${r.subspace.energy.toFixed(3)} (${r.seconds.toFixed(1)}s)`),
+  };
+}
+
+/** Shared by run, resume and rerun: progress, Ctrl-C, the recorded session, and the printed result. */
+export async function runRecorded(
+  values: Record<string, unknown>,
+  start: (opts: RecordOptions) => Promise<Recorded>,
+  backendChoice: { backend: import('../lab/schema').BackendChoice; threads: number },
+): Promise<number> {
+  const progress = new ProgressBar(process.stderr, !values.quiet);
+  const chosen = await chooseBackend(backendChoice.backend, backendChoice.threads);
+  progress.note(`backend: ${chosen.report.name} (${chosen.report.chosenBecause})`);
+  for (const s of chosen.report.skipped) progress.note(`  skipped ${s.name}: ${s.reason}`);
+  const { signal, release } = interruptible(progress);
+  try {
+    const { result, session } = await start({
+      chosen,
+      signal,
+      hooks: experimentHooks(progress),
+      // The id is printed even when quiet: it is how a caller finds the session again.
+      onSession: (m) => process.stderr.write(`session: ${m.id}\n`),
+    });
+    progress.done();
+    printResult(values, result);
+    process.stderr.write(`session ${session.id}: ${session.status}\n`);
+    return result.status === 'cancelled' ? EXIT.cancelled : EXIT.ok;
+  } finally {
+    release();
+  }
+}
+
+export function printResult(values: Record<string, unknown>, result: ExperimentResult): void {
+  process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${summarize(result)}\n`);
+}
+
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run an experiment or sweep and print its measurements',
+  summary: 'run an experiment or sweep, record it as a session, and print its measurements',
   help: `Usage: mtrl run [--config FILE | --preset NAME] [--set KEY=VALUE ...] [--backend NAME] [--json]
 
 Trains the two-layer ReLU network on T tasks, measures how much of W lies in the hidden
 subspace (energy, sinTheta), then solves new tasks on the frozen representation.
-Progress goes to stderr; Ctrl-C stops cleanly after the current round.
+Every run is recorded as a session (its id is printed on stderr). Progress goes to stderr;
+Ctrl-C stops cleanly after the current round and the session is kept as cancelled.
 
 ${CONFIG_HELP}
-      --json            print one JSON object on stdout instead of tables
-  -q, --quiet           no progress bar`,
-  options: { ...CONFIG_OPTIONS, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+      --name TEXT           the session's name
+      --tag TAG             tag the session (repeatable)
+${SESSIONS_HELP}
+      --json                print one JSON object on stdout instead of tables
+  -q, --quiet               no progress bar`,
+  options: { ...CONFIG_OPTIONS, ...SESSIONS_OPTION, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, name: { type: 'string' }, tag: { type: 'string', multiple: true } },
   async run(values) {
-    const config = configFrom(values);
-    const progress = new ProgressBar(process.stderr, !values.quiet);
-    const chosen = await chooseBackend(config.backend, config.threads);
-    progress.note(`backend: ${chosen.report.name} (${chosen.report.chosenBecause})`);
-    for (const s of chosen.report.skipped) progress.note(`  skipped ${s.name}: ${s.reason}`);
-    const { signal, release } = interruptible(progress);
-    try {
-      const result = await runExperiment(config, {
-        chosen,
-        signal,
-        onProgress: (p) => progress.update((p.run + p.round / Math.max(1, p.rounds)) / p.runs, `run ${p.run + 1}/${p.runs} round ${p.round}/${p.rounds}`),
-        onRunDone: (i, r) => progress.note(`run ${i + 1}: ${r.status}, sinTheta ${r.subspace.sinTheta.toFixed(3)}, energy ${r.subspace.energy.toFixed(3)} (${r.seconds.toFixed(1)}s)`),
-      });
-      progress.done();
-      process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${summarize(result)}\n`);
-      return result.status === 'cancelled' ? EXIT.cancelled : EXIT.ok;
-    } finally {
-      release();
-    }
+    const given = rawConfigFrom(values);
+    const config = resolveConfig(given);
+    const store = openStore(values.sessions);
+    return runRecorded(values, (opts) => recordExperiment(store, given, config, { ...opts, name: values.name as string | undefined, tags: values.tag as string[] | undefined }), config);
   },
 };
 

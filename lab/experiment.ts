@@ -43,6 +43,8 @@ export interface ExperimentHooks {
   onRunDone?(run: number, result: RunResult): void;
   /** Lets a caller (the session store) wrap each run with its own hooks, e.g. checkpoints. */
   runHooks?(run: number, params: SweepParams, config: LabConfig): Partial<RunHooks>;
+  /** A run already finished earlier (a resumed session): its result is reused instead of recomputed. */
+  existing?(run: number): RunResult | null;
   chosen?: ChosenBackend;
 }
 
@@ -82,6 +84,12 @@ export async function runExperiment(config: LabConfig, hooks: ExperimentHooks = 
       break;
     }
     const { params, seed, config: runConfig } = plan[i];
+    const done = hooks.existing?.(i);
+    if (done) {
+      runs.push(done);
+      if (done.status === 'diverged') status = 'diverged';
+      continue;
+    }
     const extra = hooks.runHooks?.(i, params, runConfig) ?? {};
     const result = await runPretraining(
       runConfig,

@@ -44,6 +44,8 @@ export interface RunHooks {
   onRound?(round: number, rounds: number): void;
   onMeasure?(point: HistoryPoint): void;
   onCheckpoint?(checkpoint: Checkpoint): Promise<void> | void;
+  /** The trained parameters and the run's fixed draws, before downstream evaluation. */
+  onFinish?(final: Parameters, setup: RunSetup): Promise<void> | void;
   resumeFrom?: Checkpoint;
 }
 
@@ -192,6 +194,7 @@ export async function runPretraining(config: LabConfig, backend: Backend, hooks:
     }
 
     const finalParams = await trainer.readParameters();
+    await hooks.onFinish?.(finalParams, setup);
     const subspace = subspaceMetrics(finalParams.W, m, setup.M);
     const last = history[history.length - 1];
     const train = status === 'diverged' ? { loss: NaN, accuracy: NaN } : await trainer.evaluate(loss, 'head');
