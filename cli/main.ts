@@ -8,9 +8,10 @@ import { NotResumable } from '../lab/sessions/record';
 import { backendsCommand, presetsCommand } from './info';
 import { runCommand } from './run';
 import { benchCommand } from './bench';
+import { reproduceCommand } from './reproduce';
 import { rerunCommand, resumeCommand, sessionsCommand } from './sessions';
 
-const COMMANDS: Command[] = [runCommand, resumeCommand, rerunCommand, sessionsCommand, presetsCommand, backendsCommand, benchCommand];
+const COMMANDS: Command[] = [runCommand, resumeCommand, rerunCommand, sessionsCommand, reproduceCommand, presetsCommand, backendsCommand, benchCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
