@@ -9,9 +9,10 @@ import { backendsCommand, presetsCommand } from './info';
 import { runCommand } from './run';
 import { benchCommand } from './bench';
 import { reproduceCommand } from './reproduce';
+import { serveCommand } from './serve';
 import { rerunCommand, resumeCommand, sessionsCommand } from './sessions';
 
-const COMMANDS: Command[] = [runCommand, resumeCommand, rerunCommand, sessionsCommand, reproduceCommand, presetsCommand, backendsCommand, benchCommand];
+const COMMANDS: Command[] = [runCommand, resumeCommand, rerunCommand, sessionsCommand, reproduceCommand, serveCommand, presetsCommand, backendsCommand, benchCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

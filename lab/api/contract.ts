@@ -1,0 +1,146 @@
+import { ConfigError, resolveConfig } from '../config';
+import type { LabConfig } from '../schema';
+import { STATUSES } from '../sessions/manifest';
+
+/**
+ * The one API between the UI and the lab, spoken over Electron IPC (preload → main) and over the
+ * browser mode's WebSocket alike. Every request is validated here before any handler sees it.
+ */
+
+export class RequestError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'RequestError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function object(v: unknown, field = 'payload'): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RequestError(field, 'must be an object');
+  return v as Obj;
+}
+
+function only(o: Obj, keys: string[]): void {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new RequestError(k, `unknown field (allowed: ${keys.join(', ') || 'none'})`);
+}
+
+function str(o: Obj, key: string, opts: { optional?: boolean; max?: number; pattern?: RegExp } = {}): string | undefined {
+  const v = o[key];
+  if (v === undefined && opts.optional) return undefined;
+  if (typeof v !== 'string') throw new RequestError(key, 'must be a string');
+  if (v.length > (opts.max ?? 10000)) throw new RequestError(key, `must be at most ${opts.max ?? 10000} characters`);
+  if (opts.pattern && !opts.pattern.test(v)) throw new RequestError(key, `is not valid`);
+  return v;
+}
+
+function strings(o: Obj, key: string, max: number): string[] | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length > max || !v.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 200))
+    throw new RequestError(key, `must be a list of up to ${max} non-empty strings`);
+  return v as string[];
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+function configOf(o: Obj): { given: Obj; config: LabConfig } {
+  const given = object(o.config, 'config');
+  try {
+    return { given, config: resolveConfig(given) };
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw e;
+  }
+}
+
+export const CHANNELS = {
+  'lab:info': (p: unknown) => (only(object(p ?? {}), []), {}),
+  'config:validate': (p: unknown) => {
+    const o = object(p);
+    only(o, ['config']);
+    return { config: object(o.config, 'config') };
+  },
+  'runs:start': (p: unknown) => {
+    const o = object(p);
+    only(o, ['config', 'name', 'tags']);
+    return { ...configOf(o), name: str(o, 'name', { optional: true, max: 200 }), tags: strings(o, 'tags', 50) };
+  },
+  'runs:cancel': (p: unknown) => {
+    const o = object(p);
+    only(o, ['sessionId']);
+    return { sessionId: str(o, 'sessionId', { pattern: ID })! };
+  },
+  'runs:list': (p: unknown) => (only(object(p ?? {}), []), {}),
+  'sessions:list': (p: unknown) => {
+    const o = object(p ?? {});
+    only(o, ['status', 'tag']);
+    const status = str(o, 'status', { optional: true });
+    if (status !== undefined && ![...STATUSES, 'damaged'].includes(status)) throw new RequestError('status', `must be one of ${[...STATUSES, 'damaged'].join(', ')}`);
+    return { status, tag: str(o, 'tag', { optional: true, max: 200 }) };
+  },
+  'sessions:get': (p: unknown) => {
+    const o = object(p);
+    only(o, ['id']);
+    return { id: str(o, 'id', { pattern: ID })! };
+  },
+  'sessions:representation': (p: unknown) => {
+    const o = object(p);
+    only(o, ['id', 'run']);
+    const run = o.run;
+    if (!Number.isInteger(run) || (run as number) < 0 || (run as number) > 100000) throw new RequestError('run', 'must be an integer in [0, 100000]');
+    return { id: str(o, 'id', { pattern: ID })!, run: run as number };
+  },
+  'sessions:update': (p: unknown) => {
+    const o = object(p);
+    only(o, ['id', 'name', 'tags', 'notes']);
+    return { id: str(o, 'id', { pattern: ID })!, name: str(o, 'name', { optional: true, max: 200 }), tags: strings(o, 'tags', 50), notes: str(o, 'notes', { optional: true, max: 20000 }) };
+  },
+  'sessions:delete': (p: unknown) => {
+    const o = object(p);
+    only(o, ['id']);
+    return { id: str(o, 'id', { pattern: ID })! };
+  },
+  'sessions:export': (p: unknown) => {
+    const o = object(p);
+    only(o, ['ids']);
+    const ids = strings(o, 'ids', 1000);
+    if (!ids || ids.length === 0 || !ids.every((i) => ID.test(i))) throw new RequestError('ids', 'must list at least one session id');
+    return { ids };
+  },
+  'sessions:import': (p: unknown) => (only(object(p ?? {}), []), {}),
+  'reproduce:start': (p: unknown) => {
+    const o = object(p);
+    only(o, ['quick', 'claims']);
+    if (typeof o.quick !== 'boolean') throw new RequestError('quick', 'must be true or false');
+    const claims = o.claims;
+    if (claims !== undefined && (!Array.isArray(claims) || !claims.every((c) => Number.isInteger(c) && c >= 1 && c <= 6)))
+      throw new RequestError('claims', 'must be a list of claim numbers 1 to 6');
+    return { quick: o.quick, claims: claims as number[] | undefined };
+  },
+} as const;
+
+export type Channel = keyof typeof CHANNELS;
+export type Request<C extends Channel> = ReturnType<(typeof CHANNELS)[C]>;
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CHANNELS, name);
+}
+
+/** Validates a payload for a channel; throws RequestError or ConfigError naming the bad field. */
+export function validate<C extends Channel>(channel: C, payload: unknown): Request<C> {
+  return CHANNELS[channel](payload) as Request<C>;
+}
+
+export const EVENTS = ['run:progress', 'run:measure', 'run:done', 'queue:changed', 'reproduce:progress', 'reproduce:done'] as const;
+export type EventName = (typeof EVENTS)[number];
+
+/** What a failed request carries back to the UI: a message and, for bad config, one issue per field. */
+export function errorPayload(e: unknown): { message: string; issues?: Array<{ path: string; message: string }> } {
+  if (e instanceof ConfigError) return { message: e.message, issues: e.issues };
+  if (e instanceof RequestError) return { message: e.message, issues: [{ path: e.field, message: e.message }] };
+  return { message: e instanceof Error ? e.message : String(e) };
+}

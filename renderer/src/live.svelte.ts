@@ -1,0 +1,71 @@
+import { api } from './api';
+
+export interface ActiveRun {
+  key: string;
+  kind: 'run' | 'reproduce';
+  sessionId: string | null;
+  name: string;
+  state: 'queued' | 'running';
+  backend: string | null;
+  run: number;
+  runs: number;
+  round: number;
+  rounds: number;
+  fraction: number;
+  started: number | null;
+  label?: string;
+}
+
+export interface Point {
+  round: number;
+  energy: number;
+  sinTheta: number;
+  loss: number;
+  accuracy: number;
+  contrastive: number;
+}
+
+/** Runs in flight and what they have measured so far, fed by the lab's events. */
+class LiveRuns {
+  active: ActiveRun[] = $state([]);
+  history: Record<string, Record<number, Point[]>> = $state({});
+  finishedRuns: Record<string, Array<{ run: number; sinTheta: number; energy: number }>> = $state({});
+  done: Array<{ key: string; sessionId: string | null; status: string; error?: string; report?: string }> = $state([]);
+  claims: Record<string, Array<{ id: number; title: string; supported: boolean; explanation: string }>> = $state({});
+  sessionsVersion = $state(0);
+
+  constructor() {
+    api.on('queue:changed', (runs: ActiveRun[]) => (this.active = runs));
+    const update = (p: ActiveRun & { lastRun?: { run: number; sinTheta: number; energy: number }; claim?: any }) => {
+      const i = this.active.findIndex((r) => r.key === p.key);
+      if (i >= 0) this.active[i] = { ...this.active[i], ...p };
+      else this.active.push(p);
+      if (p.lastRun) (this.finishedRuns[p.key] ??= []).push(p.lastRun);
+      if (p.claim) (this.claims[p.key] ??= []).push(p.claim);
+    };
+    api.on('run:progress', update);
+    api.on('reproduce:progress', update);
+    api.on('run:measure', (m: { key: string; run: number; point: Point }) => {
+      const byRun = (this.history[m.key] ??= {});
+      (byRun[m.run] ??= []).push(m.point);
+    });
+    const finish = (d: { key: string; sessionId: string | null; status: string; error?: string; report?: string }) => {
+      this.active = this.active.filter((r) => r.key !== d.key);
+      this.done.unshift(d);
+      this.sessionsVersion++;
+    };
+    api.on('run:done', finish);
+    api.on('reproduce:done', finish);
+    void api.request<ActiveRun[]>('runs:list').then((r) => (this.active = r));
+  }
+
+  eta(r: ActiveRun): number | null {
+    if (!r.started || r.fraction <= 0.001) return null;
+    const elapsed = (Date.now() - r.started) / 1000;
+    return (elapsed * (1 - r.fraction)) / r.fraction;
+  }
+}
+
+export const live = new LiveRuns();
+
+export const formatSeconds = (s: number | null) => (s === null || !Number.isFinite(s) ? '–' : s < 60 ? `${s.toFixed(0)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
