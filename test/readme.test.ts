@@ -9,7 +9,7 @@ const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
 it('the README opens with the two commands: run the lab, run the tests', () => {
   const firstBlock = readme.split('```')[1];
-  assert.match(firstBlock, /npm install && npx mtrl run/);
+  assert.match(firstBlock, /npm install && npm start/);
   assert.match(firstBlock, /\nnpm test\b/);
 });
 

@@ -25,7 +25,7 @@ export function getPath(obj: Record<string, any>, path: string): unknown {
 }
 
 export function setPath(obj: Record<string, any>, path: string, value: unknown): Record<string, any> {
-  const out = structuredClone(obj);
+  const out = JSON.parse(JSON.stringify(obj));
   const parts = path.split('.');
   let node = out;
   for (const p of parts.slice(0, -1)) {
