@@ -159,44 +159,34 @@ ${SESSIONS_HELP}`,
   },
 };
 
-const RESUME_OPTIONS = { ...SESSIONS_OPTION, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } as const;
+/** resume and rerun: one session id in, what `mtrl run` prints out. */
+function sessionRunCommand(name: string, summary: string, about: string, start: typeof resumeSession): Command {
+  return {
+    name,
+    summary,
+    help: `Usage: mtrl ${name} ID [--json]
 
-export const resumeCommand: Command = {
-  name: 'resume',
-  summary: 'continue an interrupted or cancelled session from its last checkpoint',
-  help: `Usage: mtrl resume ID [--json]
-
-Finished runs are kept; the interrupted run continues from its last checkpoint (parameters and
-random-generator state), so the result equals an uninterrupted run with the same seed.
-${SESSIONS_HELP}
+${about}${about ? '\n' : ''}${SESSIONS_HELP}
       --json                print what mtrl run --json prints
   -q, --quiet               no progress bar`,
-  options: RESUME_OPTIONS,
-  positionals: true,
-  async run(values, positionals) {
-    const [id] = positionals;
-    if (!id) throw new UsageError('usage: mtrl resume ID');
-    const store = openStore(values.sessions);
-    const m = store.read(id);
-    return runRecorded(values, (opts) => resumeSession(store, id, opts), m.config.resolved);
-  },
-};
+    options: { ...SESSIONS_OPTION, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+    positionals: true,
+    async run(values, positionals) {
+      const [id] = positionals;
+      if (!id) throw new UsageError(`usage: mtrl ${name} ID`);
+      const store = openStore(values.sessions);
+      const m = store.read(id);
+      return runRecorded(values, (opts) => start(store, id, opts), m.config.resolved);
+    },
+  };
+}
 
-export const rerunCommand: Command = {
-  name: 'rerun',
-  summary: 'run a session again (same config and seeds) as a new session',
-  help: `Usage: mtrl rerun ID [--json]
+export const resumeCommand = sessionRunCommand(
+  'resume',
+  'continue an interrupted or cancelled session from its last checkpoint',
+  `Finished runs are kept; the interrupted run continues from its last checkpoint (parameters and
+random-generator state), so the result equals an uninterrupted run with the same seed.`,
+  resumeSession,
+);
 
-${SESSIONS_HELP}
-      --json                print what mtrl run --json prints
-  -q, --quiet               no progress bar`,
-  options: RESUME_OPTIONS,
-  positionals: true,
-  async run(values, positionals) {
-    const [id] = positionals;
-    if (!id) throw new UsageError('usage: mtrl rerun ID');
-    const store = openStore(values.sessions);
-    const m = store.read(id);
-    return runRecorded(values, (opts) => rerunSession(store, id, opts), m.config.resolved);
-  },
-};
+export const rerunCommand = sessionRunCommand('rerun', 'run a session again (same config and seeds) as a new session', '', rerunSession);

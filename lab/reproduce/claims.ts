@@ -171,27 +171,9 @@ export const CLAIMS: Claim[] = [
       ];
     },
     evaluate: (results) => {
-      const rows = (r: ExperimentResult) => byParam(r.aggregate, 'data.d').map((a) => ({ d: Number(a.params['data.d']), accuracy: a.downstream[0].mean }));
-      const verdict = flatInD(rows(results.pretrained), rows(results.random));
-      const pick = (r: ExperimentResult) => (a: AggregatePoint) => ({ mean: a.downstream[0].mean, std: spread(a, r) });
-      return {
-        ...verdict,
-        numbers: { pretrained: rows(results.pretrained), random: rows(results.random), pretrainedDrop: verdict.pretrainedDrop, randomDrop: verdict.randomDrop },
-        figures: [
-          {
-            title: 'Downstream accuracy at n = 16 versus the input dimension',
-            xLabel: 'input dimension d',
-            yLabel: 'test accuracy',
-            logX: true,
-            yMin: 0.4,
-            yMax: 1,
-            series: [
-              series('pretrained (alternating)', byParam(results.pretrained.aggregate, 'data.d'), 'data.d', pick(results.pretrained)),
-              series('random features', byParam(results.random.aggregate, 'data.d'), 'data.d', pick(results.random), true),
-            ],
-          },
-        ],
-      };
+      const { rows, figure } = pretrainedVersusRandom(results, 'data.d', 'Downstream accuracy at n = 16 versus the input dimension', 'input dimension d');
+      const verdict = flatInD(rows(results.pretrained).map(([d, accuracy]) => ({ d, accuracy })), rows(results.random).map(([d, accuracy]) => ({ d, accuracy })));
+      return { ...verdict, numbers: { pretrained: rows(results.pretrained), random: rows(results.random), pretrainedDrop: verdict.pretrainedDrop, randomDrop: verdict.randomDrop }, figures: [figure] };
     },
   },
   {
@@ -214,27 +196,9 @@ export const CLAIMS: Claim[] = [
       ];
     },
     evaluate: (results) => {
-      const rows = (r: ExperimentResult) => byParam(r.aggregate, 'model.m').map((a) => ({ m: Number(a.params['model.m']), accuracy: a.downstream[0].mean }));
-      const verdict = neuronAdvantage(rows(results.pretrained), rows(results.random));
-      const pick = (r: ExperimentResult) => (a: AggregatePoint) => ({ mean: a.downstream[0].mean, std: spread(a, r) });
-      return {
-        ...verdict,
-        numbers: { pretrained: rows(results.pretrained), random: rows(results.random), widthRatio: verdict.widthRatio },
-        figures: [
-          {
-            title: 'Downstream accuracy at n = 64 versus width',
-            xLabel: 'neurons m',
-            yLabel: 'test accuracy',
-            logX: true,
-            yMin: 0.4,
-            yMax: 1,
-            series: [
-              series('pretrained (alternating)', byParam(results.pretrained.aggregate, 'model.m'), 'model.m', pick(results.pretrained)),
-              series('random features', byParam(results.random.aggregate, 'model.m'), 'model.m', pick(results.random), true),
-            ],
-          },
-        ],
-      };
+      const { rows, figure } = pretrainedVersusRandom(results, 'model.m', 'Downstream accuracy at n = 64 versus width', 'neurons m');
+      const verdict = neuronAdvantage(rows(results.pretrained).map(([m, accuracy]) => ({ m, accuracy })), rows(results.random).map(([m, accuracy]) => ({ m, accuracy })));
+      return { ...verdict, numbers: { pretrained: rows(results.pretrained), random: rows(results.random), widthRatio: verdict.widthRatio }, figures: [figure] };
     },
   },
   {
@@ -284,6 +248,25 @@ export const CLAIMS: Claim[] = [
     false,
   ),
 ];
+
+/** Claims 3 and 4: downstream accuracy of pretrained and random features against one swept key. */
+function pretrainedVersusRandom(results: Record<string, ExperimentResult>, key: string, title: string, xLabel: string) {
+  const rows = (r: ExperimentResult) => byParam(r.aggregate, key).map((a) => [Number(a.params[key]), a.downstream[0].mean] as [number, number]);
+  const pick = (r: ExperimentResult) => (a: AggregatePoint) => ({ mean: a.downstream[0].mean, std: spread(a, r) });
+  const figure: ChartSpec = {
+    title,
+    xLabel,
+    yLabel: 'test accuracy',
+    logX: true,
+    yMin: 0.4,
+    yMax: 1,
+    series: [
+      series('pretrained (alternating)', byParam(results.pretrained.aggregate, key), key, pick(results.pretrained)),
+      series('random features', byParam(results.random.aggregate, key), key, pick(results.random), true),
+    ],
+  };
+  return { rows, figure };
+}
 
 /** Spread over seeds when there are several, else over the downstream tasks of the one run. */
 function spread(a: AggregatePoint, r: ExperimentResult): number {

@@ -156,13 +156,7 @@ Stats Trainer::round(const RoundSpec& spec) {
     if (spec.trainBias)
       for (int j = 0; j < m; ++j) b[j] -= spec.lrRep * gb_[j];
   }
-  double loss = 0, correct = 0;
-  for (int t = 0; t < T; ++t) {
-    loss += taskLoss_[t];
-    correct += taskCorrect_[t];
-  }
-  const double total = static_cast<double>(T) * n;
-  return {loss / total, correct / total};
+  return meanStats();
 }
 
 Stats Trainer::evaluate(Loss loss, int slot) {
@@ -178,13 +172,18 @@ Stats Trainer::evaluate(Loss loss, int slot) {
                 loss, &taskLoss_[t0 + k], &taskCorrect_[t0 + k]);
     }
   }
-  double l = 0, correct = 0;
+  return meanStats();
+}
+
+// Summed in task order, so the result does not depend on how threads split the tasks.
+Stats Trainer::meanStats() const {
+  double loss = 0, correct = 0;
   for (int t = 0; t < T; ++t) {
-    l += taskLoss_[t];
+    loss += taskLoss_[t];
     correct += taskCorrect_[t];
   }
   const double total = static_cast<double>(T) * n;
-  return {l / total, correct / total};
+  return {loss / total, correct / total};
 }
 
 void Trainer::features(const float* X, long count, float* out) const {

@@ -39,6 +39,7 @@ class Trainer {
   void activations(const float* X, long rows, float* A) const;
   void headSteps(const float* A, const float* y, float* a, const RoundSpec& spec, double* lossSum, double* correct) const;
   void representationRows(const float* A, const float* y, const float* a, Loss loss, float* G) const;
+  Stats meanStats() const;
   void taskStats(const float* A, const float* y, const float* a, Loss loss, double* lossSum, double* correct) const;
 
   std::vector<float> X_[2], Y_[2];

@@ -1,29 +1,9 @@
 import { api } from './api';
+import type { ActiveRun } from '../../lab/api/service';
+import type { HistoryPoint as Point } from '../../lab/train';
 
-export interface ActiveRun {
-  key: string;
-  kind: 'run' | 'reproduce';
-  sessionId: string | null;
-  name: string;
-  state: 'queued' | 'running';
-  backend: string | null;
-  run: number;
-  runs: number;
-  round: number;
-  rounds: number;
-  fraction: number;
-  started: number | null;
-  label?: string;
-}
-
-export interface Point {
-  round: number;
-  energy: number;
-  sinTheta: number;
-  loss: number;
-  accuracy: number;
-  contrastive: number;
-}
+export type { ActiveRun } from '../../lab/api/service';
+export type { HistoryPoint as Point } from '../../lab/train';
 
 /** Runs in flight and what they have measured so far, fed by the lab's events. */
 class LiveRuns {
