@@ -75,6 +75,24 @@ it('designs an experiment, fixing a validation error on the way, and watches it 
   await page.locator('li', { hasText: 'completed' }).first().waitFor({ timeout: 120000 });
 });
 
+it("shows a sweep's aggregate curve filling in as its runs finish", async () => {
+  await tab('Designer');
+  await page.getByLabel('Preset').selectOption('quick');
+  await page.locator('#f-pretrain-rounds').fill('600');
+  await page.getByRole('button', { name: 'Add swept key' }).click();
+  await page.getByLabel('Swept key 1', { exact: true }).selectOption('pretrain.T');
+  await page.getByLabel('Values of swept key 1', { exact: true }).fill('2, 8, 32');
+  await page.getByLabel('Seeds per swept value').fill('2');
+  await page.getByTestId('estimate').filter({ hasText: '6 runs' }).waitFor();
+  await page.getByLabel('Session name').fill('sweep');
+  await page.getByTestId('start-run').click();
+  const aggregate = page.getByRole('figure', { name: 'sinθ versus pretrain.T (finished runs)' });
+  await aggregate.waitFor({ timeout: 60000 });
+  await page.waitForFunction(() => Number(document.querySelector('[aria-label="sinθ versus pretrain.T (finished runs)"] .plot')?.getAttribute('data-points') ?? 0) >= 2, null, { timeout: 60000 });
+  await shot('3a-sweep-aggregate');
+  await page.locator('li', { hasText: 'completed' }).nth(1).waitFor({ timeout: 120000 });
+});
+
 it('cancels a run', async () => {
   await design('to cancel', 100000);
   await page.getByLabel('Progress of to cancel').waitFor();
@@ -86,8 +104,8 @@ it('cancels a run', async () => {
 
 it('opens the finished session from the library, with results and the representation view', async () => {
   await tab('Library');
-  await page.getByTestId('session-row').nth(1).waitFor();
-  assert.equal(await page.getByTestId('session-row').count(), 2);
+  await page.getByTestId('session-row').nth(2).waitFor();
+  assert.equal(await page.getByTestId('session-row').count(), 3);
   await page.getByRole('button', { name: 'first run', exact: true }).click();
   await page.getByRole('table', { name: 'Run results' }).waitFor();
   await page.getByTestId('angles').waitFor();
@@ -121,12 +139,12 @@ it('exports an archive, imports it back, and finds everything after a reload', a
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('import').click()]);
   await chooser.setFiles(archive);
   await page.getByText('imported 2 sessions').waitFor();
-  await page.getByTestId('session-row').nth(3).waitFor();
+  await page.getByTestId('session-row').nth(4).waitFor();
   await shot('6-library-after-import');
   await page.reload();
   await tab('Library');
-  await page.getByTestId('session-row').nth(3).waitFor();
-  assert.equal(await page.getByTestId('session-row').count(), 4);
+  await page.getByTestId('session-row').nth(4).waitFor();
+  assert.equal(await page.getByTestId('session-row').count(), 5);
   assert.equal(await page.getByRole('button', { name: 'first run', exact: true }).count(), 2);
   await page.getByRole('button', { name: 'first run', exact: true }).first().click();
   assert.equal(await page.getByLabel('Session notes').inputValue(), 'looks right');

@@ -44,7 +44,7 @@ async function handle(msg: ToWorker): Promise<void> {
         hooks: {
           onProgress: (p) => post({ type: 'progress', run: p.run, runs: p.runs, round: p.round, rounds: p.rounds }),
           onMeasure: (run, point) => post({ type: 'measure', run, point }),
-          onRunDone: (run, r) => post({ type: 'runDone', run, status: r.status, sinTheta: r.subspace.sinTheta, energy: r.subspace.energy }),
+          onRunDone: (run, r) => post({ type: 'runDone', run, status: r.status, sinTheta: r.subspace.sinTheta, energy: r.subspace.energy, params: r.params, seed: r.seed }),
         },
       });
       post({ type: 'done', status: result.status });

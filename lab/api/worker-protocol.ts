@@ -12,7 +12,7 @@ export type FromWorker =
   | { type: 'backend'; name: string; reason: string }
   | { type: 'progress'; run: number; runs: number; round: number; rounds: number }
   | { type: 'measure'; run: number; point: HistoryPoint }
-  | { type: 'runDone'; run: number; status: string; sinTheta: number; energy: number }
+  | { type: 'runDone'; run: number; status: string; sinTheta: number; energy: number; params: Record<string, unknown>; seed: number }
   | { type: 'suiteProgress'; fraction: number; label: string }
   | { type: 'claim'; id: number; title: string; supported: boolean; explanation: string }
   | { type: 'done'; status: string; error?: string; report?: string }

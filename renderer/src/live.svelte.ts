@@ -5,29 +5,40 @@ import type { HistoryPoint as Point } from '../../lab/train';
 export type { ActiveRun } from '../../lab/api/service';
 export type { HistoryPoint as Point } from '../../lab/train';
 
+export interface FinishedRun {
+  run: number;
+  sinTheta: number;
+  energy: number;
+  params: Record<string, unknown>;
+  seed: number;
+}
+
 /** Runs in flight and what they have measured so far, fed by the lab's events. */
 class LiveRuns {
   active: ActiveRun[] = $state([]);
   history: Record<string, Record<number, Point[]>> = $state({});
-  finishedRuns: Record<string, Array<{ run: number; sinTheta: number; energy: number }>> = $state({});
+  finishedRuns: Record<string, FinishedRun[]> = $state({});
   done: Array<{ key: string; sessionId: string | null; status: string; error?: string; report?: string }> = $state([]);
   claims: Record<string, Array<{ id: number; title: string; supported: boolean; explanation: string }>> = $state({});
   sessionsVersion = $state(0);
 
   constructor() {
     api.on('queue:changed', (runs: ActiveRun[]) => (this.active = runs));
-    const update = (p: ActiveRun & { lastRun?: { run: number; sinTheta: number; energy: number }; claim?: any }) => {
+    const update = (p: ActiveRun & { lastRun?: FinishedRun; claim?: any }) => {
       const i = this.active.findIndex((r) => r.key === p.key);
       if (i >= 0) this.active[i] = { ...this.active[i], ...p };
       else this.active.push(p);
-      if (p.lastRun) (this.finishedRuns[p.key] ??= []).push(p.lastRun);
-      if (p.claim) (this.claims[p.key] ??= []).push(p.claim);
+      // Push through the state proxy (not the raw array `??=` returns), or nothing that reads it updates.
+      if (p.lastRun) this.finishedRuns[p.key] = [...(this.finishedRuns[p.key] ?? []), p.lastRun];
+      if (p.claim) this.claims[p.key] = [...(this.claims[p.key] ?? []), p.claim];
     };
     api.on('run:progress', update);
     api.on('reproduce:progress', update);
     api.on('run:measure', (m: { key: string; run: number; point: Point }) => {
-      const byRun = (this.history[m.key] ??= {});
-      (byRun[m.run] ??= []).push(m.point);
+      if (!this.history[m.key]) this.history[m.key] = {};
+      const byRun = this.history[m.key];
+      if (!byRun[m.run]) byRun[m.run] = [];
+      byRun[m.run].push(m.point);
     });
     const finish = (d: { key: string; sessionId: string | null; status: string; error?: string; report?: string }) => {
       this.active = this.active.filter((r) => r.key !== d.key);
