@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { BackendName, chooseBackend } from './backends/registry';
 import { loadAddon } from './backends/native';
 import type { ModelShape, RoundSpec } from './backends/types';
@@ -45,6 +45,22 @@ export interface BackendFigures {
   sgemmGflops?: number;
 }
 
+function lagSampler(into: number[]): { stop(): void } {
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    into.push(Math.max(0, now - last - 1));
+    last = now;
+  }, 1);
+  return { stop: () => clearInterval(timer) };
+}
+
+function percentile(v: number[], q: number): number {
+  if (v.length === 0) return NaN;
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -66,21 +82,22 @@ async function timeRounds(name: BackendName, shape: ModelShape, rounds: number, 
   await trainer.round(BENCH_SPEC);
   const times: number[] = [];
   const sgemmTimes: number[] = [];
-  const loop = watchLoop ? monitorEventLoopDelay({ resolution: 1 }) : null;
+  // Sampled only while a round runs: a 1 ms timer's lateness is the main thread's lag.
+  const lags: number[] = [];
   const R = shape.T * shape.n;
   for (let k = 0; k < rounds; k++) {
-    loop?.enable();
+    const sampler = watchLoop ? lagSampler(lags) : null;
     const t0 = process.hrtime.bigint();
     await trainer.round(BENCH_SPEC);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    loop?.disable();
+    sampler?.stop();
     // Interleaved with the rounds, so the floor sees the same machine load as the round it is compared to.
     if (interleaveSgemm) sgemmTimes.push(...(await interleaveSgemm.sgemm(R, shape.m, shape.d, 2)));
   }
   trainer.dispose();
   return {
     ms: median(times),
-    lagP99: loop ? loop.percentile(99) / 1e6 : undefined,
+    lagP99: watchLoop ? percentile(lags, 0.99) : undefined,
     sgemmGflops: sgemmTimes.length ? (2 * R * shape.m * shape.d) / median(sgemmTimes) / 1e9 : undefined,
   };
 }
