@@ -151,3 +151,18 @@ it('exports an archive, imports it back, and finds everything after a reload', a
   await tab('Reproduce the paper');
   await shot('7-reproduce-screen');
 });
+
+it('runs a claim of the paper from the Reproduce screen and opens its report', async () => {
+  await tab('Reproduce the paper');
+  await page.getByLabel(/Recovery improves/).check();
+  await page.getByRole('button', { name: 'Run the suite' }).click();
+  await page.getByRole('list', { name: 'Claim verdicts' }).getByText('supported').waitFor({ timeout: 180000 });
+  const open = page.getByRole('button', { name: 'Open the report' });
+  await open.waitFor({ timeout: 60000 });
+  await shot('8-reproduce-done');
+  const [report] = await Promise.all([page.context().waitForEvent('page'), open.click()]);
+  await report.waitForLoadState();
+  assert.equal(await report.title(), 'MTRL Lab — paper reproduction report');
+  assert.equal(await report.locator('figure svg').count(), 2);
+  await report.close();
+});
