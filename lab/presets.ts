@@ -1,3 +1,5 @@
+import { CLAIMS } from './reproduce/claims';
+
 /** Built-in experiments: raw configs (every key optional) merged over the defaults. */
 export interface Preset {
   name: string;
@@ -38,6 +40,17 @@ export const PRESETS: Preset[] = [
     config: { data: { d: 32 }, model: { m: 128 }, pretrain: { T: 32, rounds: 60 }, downstream: { tasks: 4, n: [16, 64], nTest: 500 } },
   },
 ];
+
+// Each experiment of the reproduction suite (quick settings), so a claim can be rerun, changed and looked at again.
+for (const claim of CLAIMS) {
+  const experiments = claim.experiments(true);
+  for (const e of experiments)
+    PRESETS.push({
+      name: experiments.length === 1 ? `claim-${claim.id}` : `claim-${claim.id}-${e.key}`,
+      summary: `claim ${claim.id} (${claim.title}): ${e.label}`,
+      config: e.config,
+    });
+}
 
 export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((p) => p.name === name);

@@ -84,3 +84,10 @@ it('--set assignments parse JSON values and dotted sweep keys', () => {
   assert.throws(() => parseAssignment('novalue'), /expected key=value/);
   assert.throws(() => assignRaw({}, '__proto__.x', 1), /not a config path/);
 });
+
+it('every built-in preset, the reproduction experiments included, is a valid config', async () => {
+  const { PRESETS } = await import('../lab/presets');
+  assert.ok(PRESETS.some((p) => p.name === 'claim-1') && PRESETS.some((p) => p.name === 'claim-5-frozenRandom'));
+  assert.equal(new Set(PRESETS.map((p) => p.name)).size, PRESETS.length);
+  for (const p of PRESETS) assert.doesNotThrow(() => resolveConfig(p.config), p.name);
+});
