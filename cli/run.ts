@@ -1,4 +1,3 @@
-import { ConfigError } from '../lab/config';
 import { chooseBackend } from '../lab/backends/registry';
 import type { ExperimentHooks, ExperimentResult } from '../lab/experiment';
 import { recordExperiment, Recorded, RecordOptions } from '../lab/sessions/record';
@@ -101,4 +100,3 @@ ${SESSIONS_HELP}
   },
 };
 
-export { ConfigError };

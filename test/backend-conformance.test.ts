@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import { Rng } from '../lab/rng';
 import { LOSSES } from '../lab/schema';
 import type { Backend, ModelShape, Parameters, RoundSpec } from '../lab/backends/types';
-import { meanLoss, referenceRound, relativeError, to32, to64, hiddenRow } from './helpers/reference';
+import { meanLoss, referenceRound, relativeError, to64, hiddenRow } from './helpers/reference';
 import { createBackend, SUITE_BACKENDS, unavailableReason } from './helpers/backends';
 
 const shape: ModelShape = { d: 5, m: 7, T: 3, n: 4 };

@@ -49,12 +49,7 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 function configOf(o: Obj): { given: Obj; config: LabConfig } {
   const given = object(o.config, 'config');
-  try {
-    return { given, config: resolveConfig(given) };
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw e;
-  }
+  return { given, config: resolveConfig(given) };
 }
 
 export const CHANNELS = {

@@ -6,7 +6,6 @@ import type { ModelShape, Parameters, RoundSpec } from '../../lab/backends/types
 export type Params64 = { W: Float64Array; b: Float64Array; heads: Float64Array };
 
 export const to64 = (p: Parameters): Params64 => ({ W: Float64Array.from(p.W), b: Float64Array.from(p.b), heads: Float64Array.from(p.heads) });
-export const to32 = (p: Params64): Parameters => ({ W: Float32Array.from(p.W), b: Float32Array.from(p.b), heads: Float32Array.from(p.heads) });
 
 export function hiddenRow(s: ModelShape, p: Params64, X: ArrayLike<number>, row: number): Float64Array {
   const h = new Float64Array(s.m);
