@@ -1,8 +1,9 @@
 // Sandboxed preload: the only bridge between the page and the main process, exposing one typed API.
-import { contextBridge, ipcRenderer, IpcRendererEvent } from 'electron';
+// Written as a plain script (no import/export), since a sandboxed preload gets `require` but no module system.
+const { contextBridge, ipcRenderer } = require('electron') as typeof import('electron');
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
-ipcRenderer.on('mtrl:event', (_e: IpcRendererEvent, name: string, payload: unknown) => listeners.get(name)?.forEach((fn) => fn(payload)));
+ipcRenderer.on('mtrl:event', (_e: unknown, name: string, payload: unknown) => listeners.get(name)?.forEach((fn) => fn(payload)));
 
 const request = (channel: string, payload?: unknown) => ipcRenderer.invoke('mtrl:request', channel, payload ?? {});
 
