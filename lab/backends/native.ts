@@ -108,10 +108,6 @@ export class NativeBackend implements Backend {
     return new NativeBackend(addon, nativeInfo(addon));
   }
 
-  get addonApi(): Addon {
-    return this.addon;
-  }
-
   async createTrainer(shape: ModelShape, params: Parameters, options: TrainerOptions): Promise<Trainer> {
     checkParameters(shape, params);
     const t = new NativeTrainer(this.addon, shape, tasksPerChunk(shape, options.chunkTasks, CACHE_CHUNK_VALUES));
