@@ -72,13 +72,17 @@ it('designs an experiment, fixing a validation error on the way, and watches it 
   await page.waitForFunction((n) => Number(document.querySelector('.live-charts .plot')?.getAttribute('data-points') ?? 0) > n, early, { timeout: 60000 });
   assert.ok((await page.locator('.live-charts canvas').count()) >= 3, 'live uPlot charts are drawn');
   await shot('2-run-monitor');
-  await page.locator('li', { hasText: 'completed' }).first().waitFor({ timeout: 120000 });
+  const finished = page.getByRole('listitem').filter({ hasText: /^\s*\w+\s+first run\b/ });
+  await finished.waitFor({ timeout: 120000 });
+  assert.match(await finished.innerText(), /^\s*completed\s+first run/);
 });
 
 it("shows a sweep's aggregate curve filling in as its runs finish", async () => {
   await tab('Designer');
   await page.getByLabel('Preset').selectOption('quick');
   await page.locator('#f-pretrain-rounds').fill('600');
+  // A measurement every round floods the page with events: it must keep up all the same.
+  await page.locator('#f-pretrain-logEvery').fill('1');
   await page.getByRole('button', { name: 'Add swept key' }).click();
   await page.getByLabel('Swept key 1', { exact: true }).selectOption('pretrain.T');
   await page.getByLabel('Values of swept key 1', { exact: true }).fill('2, 8, 32');
@@ -90,7 +94,9 @@ it("shows a sweep's aggregate curve filling in as its runs finish", async () => 
   await aggregate.waitFor({ timeout: 60000 });
   await page.waitForFunction(() => Number(document.querySelector('[aria-label="sinθ versus pretrain.T (finished runs)"] .plot')?.getAttribute('data-points') ?? 0) >= 2, null, { timeout: 60000 });
   await shot('3a-sweep-aggregate');
-  await page.locator('li', { hasText: 'completed' }).nth(1).waitFor({ timeout: 120000 });
+  const finished = page.getByRole('listitem').filter({ hasText: /^\s*\w+\s+sweep\b/ });
+  await finished.waitFor({ timeout: 120000 });
+  assert.match(await finished.innerText(), /^\s*completed\s+sweep/);
 });
 
 it('cancels a run', async () => {

@@ -20,6 +20,17 @@ const post = (m: FromWorker) => (electronPort ? electronPort.postMessage(m) : pr
 const controller = new AbortController();
 let busy = false;
 
+// Rounds take milliseconds; a message per round floods the UI's event loop (and a slow renderer falls
+// minutes behind), so progress goes out at most every PROGRESS_MS, and always at a run's first and last round.
+const PROGRESS_MS = 100;
+let lastProgress = 0;
+function progressDue(always: boolean): boolean {
+  const now = Date.now();
+  if (!always && now - lastProgress < PROGRESS_MS) return false;
+  lastProgress = now;
+  return true;
+}
+
 async function handle(msg: ToWorker): Promise<void> {
   if (msg.type === 'cancel') {
     controller.abort();
@@ -42,7 +53,7 @@ async function handle(msg: ToWorker): Promise<void> {
         signal: controller.signal,
         onSession: (m) => post({ type: 'session', id: m.id }),
         hooks: {
-          onProgress: (p) => post({ type: 'progress', run: p.run, runs: p.runs, round: p.round, rounds: p.rounds }),
+          onProgress: (p) => progressDue(p.round <= 1 || p.round >= p.rounds) && post({ type: 'progress', run: p.run, runs: p.runs, round: p.round, rounds: p.rounds }),
           onMeasure: (run, point) => post({ type: 'measure', run, point }),
           onRunDone: (run, r) => post({ type: 'runDone', run, status: r.status, sinTheta: r.subspace.sinTheta, energy: r.subspace.energy, params: r.params, seed: r.seed }),
         },
@@ -56,7 +67,7 @@ async function handle(msg: ToWorker): Promise<void> {
         store,
         chosen,
         signal: controller.signal,
-        onProgress: (fraction, label) => post({ type: 'suiteProgress', fraction, label }),
+        onProgress: (fraction, label) => progressDue(fraction >= 1) && post({ type: 'suiteProgress', fraction, label }),
         onClaim: (c) => post({ type: 'claim', id: c.id, title: c.title, supported: c.supported, explanation: c.explanation }),
       });
       const files = writeReport(msg.out, suite);

@@ -153,10 +153,10 @@ export class LabService extends EventEmitter {
           break;
         case 'done':
           finished = true;
-          this.emitEvent(info.kind === 'run' ? 'run:done' : 'reproduce:done', { key: info.key, sessionId: info.sessionId, status: m.status, error: m.error, report: m.report });
+          this.emitEvent(info.kind === 'run' ? 'run:done' : 'reproduce:done', { key: info.key, name: info.name, sessionId: info.sessionId, status: m.status, error: m.error, report: m.report });
           break;
         case 'error':
-          this.emitEvent('run:done', { key: info.key, sessionId: info.sessionId, status: 'failed', error: m.message });
+          this.emitEvent('run:done', { key: info.key, name: info.name, sessionId: info.sessionId, status: 'failed', error: m.message });
           break;
       }
     });
@@ -178,7 +178,7 @@ export class LabService extends EventEmitter {
         // The session may be damaged beyond a status update; it will list as such.
       }
     }
-    this.emitEvent(job.info.kind === 'run' ? 'run:done' : 'reproduce:done', { key: job.info.key, sessionId: job.info.sessionId, status: 'failed', error });
+    this.emitEvent(job.info.kind === 'run' ? 'run:done' : 'reproduce:done', { key: job.info.key, name: job.info.name, sessionId: job.info.sessionId, status: 'failed', error });
   }
 
   cancel(req: Request<'runs:cancel'>): { ok: boolean } {
@@ -186,7 +186,7 @@ export class LabService extends EventEmitter {
     const queued = this.queue.find((j) => j.info.key === key || j.info.sessionId === key);
     if (queued) {
       this.queue = this.queue.filter((j) => j !== queued);
-      this.emitEvent('run:done', { key: queued.info.key, sessionId: null, status: 'cancelled' });
+      this.emitEvent('run:done', { key: queued.info.key, name: queued.info.name, sessionId: null, status: 'cancelled' });
       this.emitEvent('queue:changed', this.activeRuns());
       return { ok: true };
     }

@@ -13,12 +13,14 @@ export interface FinishedRun {
   seed: number;
 }
 
+const MEASURE_BATCH_MS = 100;
+
 /** Runs in flight and what they have measured so far, fed by the lab's events. */
 class LiveRuns {
   active: ActiveRun[] = $state([]);
   history: Record<string, Record<number, Point[]>> = $state({});
   finishedRuns: Record<string, FinishedRun[]> = $state({});
-  done: Array<{ key: string; sessionId: string | null; status: string; error?: string; report?: string }> = $state([]);
+  done: Array<{ key: string; name?: string; sessionId: string | null; status: string; error?: string; report?: string }> = $state([]);
   claims: Record<string, Array<{ id: number; title: string; supported: boolean; explanation: string }>> = $state({});
   sessionsVersion = $state(0);
 
@@ -34,13 +36,23 @@ class LiveRuns {
     };
     api.on('run:progress', update);
     api.on('reproduce:progress', update);
+    // Measurements can arrive a thousand a second (logEvery 1 on a small model); the charts take them in
+    // batches, a few times a second, so drawing never falls behind the run.
+    let pending: Array<{ key: string; run: number; point: Point }> = [];
+    const flush = () => {
+      const batch = pending;
+      pending = [];
+      for (const m of batch) {
+        if (!this.history[m.key]) this.history[m.key] = {};
+        const byRun = this.history[m.key];
+        if (!byRun[m.run]) byRun[m.run] = [];
+        byRun[m.run].push(m.point);
+      }
+    };
     api.on('run:measure', (m: { key: string; run: number; point: Point }) => {
-      if (!this.history[m.key]) this.history[m.key] = {};
-      const byRun = this.history[m.key];
-      if (!byRun[m.run]) byRun[m.run] = [];
-      byRun[m.run].push(m.point);
+      if (pending.push(m) === 1) setTimeout(flush, MEASURE_BATCH_MS);
     });
-    const finish = (d: { key: string; sessionId: string | null; status: string; error?: string; report?: string }) => {
+    const finish = (d: { key: string; name?: string; sessionId: string | null; status: string; error?: string; report?: string }) => {
       this.active = this.active.filter((r) => r.key !== d.key);
       this.done.unshift(d);
       this.sessionsVersion++;
