@@ -1,3 +1,5 @@
+import { formatDuration } from '../lab/duration';
+
 /** A one-line progress bar on stderr; on a non-terminal it prints a line per finished run instead. */
 export class ProgressBar {
   private readonly started = Date.now();
@@ -21,7 +23,7 @@ export class ProgressBar {
     const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
     const elapsed = (now - this.started) / 1000;
     const eta = fraction > 0.001 ? (elapsed * (1 - fraction)) / fraction : NaN;
-    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${label} · ${formatSeconds(elapsed)} elapsed · ETA ${formatSeconds(eta)}`;
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${label} · ${formatDuration(elapsed)} elapsed · ETA ${formatDuration(eta)}`;
     this.stream.write(`\r${line.slice(0, (this.stream.columns || 120) - 1).padEnd(Math.min(this.stream.columns || 120, 120) - 1)}`);
   }
 
@@ -36,9 +38,3 @@ export class ProgressBar {
   }
 }
 
-export function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return '--';
-  if (s < 60) return `${s.toFixed(0)}s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}

@@ -1,4 +1,5 @@
 import { api } from './api';
+export { formatDuration } from '../../lab/duration';
 import type { ActiveRun } from '../../lab/api/service';
 import type { HistoryPoint as Point } from '../../lab/train';
 
@@ -71,4 +72,3 @@ class LiveRuns {
 
 export const live = new LiveRuns();
 
-export const formatSeconds = (s: number | null) => (s === null || !Number.isFinite(s) ? '–' : s < 60 ? `${s.toFixed(0)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
