@@ -98,18 +98,18 @@ async function importHook() {
 /** Taskbar/dock progress while runs are active, and a notification when a long one ends. */
 function mirrorProgress(): void {
   const started = new Map<string, number>();
-  service.on('event', (name: string, payload: { key: string; fraction?: number; status?: string; sessionId?: string | null }) => {
-    win?.webContents.send(EVENT_CHANNEL, name, payload);
-    if (name === 'run:progress' || name === 'reproduce:progress') {
-      if (!started.has(payload.key)) started.set(payload.key, Date.now());
-      win?.setProgressBar(payload.fraction ?? 0);
+  service.onEvent((e) => {
+    win?.webContents.send(EVENT_CHANNEL, e.name, e.payload);
+    if (e.name === 'run:progress' || e.name === 'reproduce:progress') {
+      if (!started.has(e.payload.key)) started.set(e.payload.key, Date.now());
+      win?.setProgressBar(e.payload.fraction);
     }
-    if (name === 'run:done' || name === 'reproduce:done') {
-      const t0 = started.get(payload.key);
-      started.delete(payload.key);
+    if (e.name === 'run:done' || e.name === 'reproduce:done') {
+      const t0 = started.get(e.payload.key);
+      started.delete(e.payload.key);
       if (started.size === 0) win?.setProgressBar(-1);
       if (t0 && Date.now() - t0 > 30000 && Notification.isSupported())
-        new Notification({ title: 'MTRL Lab', body: `Run ${payload.sessionId ?? ''} ended: ${payload.status}` }).show();
+        new Notification({ title: 'MTRL Lab', body: `${e.payload.name || e.payload.sessionId || 'A run'} ended: ${e.payload.status}` }).show();
     }
   });
 }

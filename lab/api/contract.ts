@@ -1,6 +1,8 @@
 import { ConfigError, resolveConfig } from '../config';
 import type { LabConfig } from '../schema';
 import { STATUSES } from '../sessions/manifest';
+import type { HistoryPoint } from '../train';
+import type { FromWorker } from './worker-protocol';
 
 /**
  * The one API between the UI and the lab, spoken over Electron IPC (preload → main) and over the
@@ -130,8 +132,49 @@ export function validate<C extends Channel>(channel: C, payload: unknown): Reque
   return CHANNELS[channel](payload) as Request<C>;
 }
 
-export const EVENTS = ['run:progress', 'run:measure', 'run:done', 'queue:changed', 'reproduce:progress', 'reproduce:done'] as const;
-export type EventName = (typeof EVENTS)[number];
+/** A run in the queue or in flight, as the UI lists it. */
+export interface ActiveRun {
+  key: string;
+  kind: 'run' | 'reproduce';
+  sessionId: string | null;
+  name: string;
+  state: 'queued' | 'running';
+  pid: number | undefined;
+  backend: string | null;
+  run: number;
+  runs: number;
+  round: number;
+  rounds: number;
+  fraction: number;
+  started: number | null;
+  label?: string;
+}
+
+type FromWorkerOf<T extends FromWorker['type']> = Omit<Extract<FromWorker, { type: T }>, 'type'>;
+export type FinishedRun = FromWorkerOf<'runDone'>;
+export type ClaimVerdict = FromWorkerOf<'claim'>;
+
+/** How a queued or running job ended. */
+export interface JobEnded {
+  key: string;
+  name: string;
+  sessionId: string | null;
+  status: string;
+  error?: string;
+  report?: string;
+}
+
+/** Every event the lab pushes to the UI, with its payload: the other half of the contract. */
+export interface EventPayloads {
+  'run:progress': ActiveRun & { lastRun?: FinishedRun };
+  'run:measure': { key: string; sessionId: string | null; run: number; point: HistoryPoint };
+  'run:done': JobEnded;
+  'queue:changed': ActiveRun[];
+  'reproduce:progress': ActiveRun & { claim?: ClaimVerdict };
+  'reproduce:done': JobEnded;
+}
+export type EventName = keyof EventPayloads;
+export type LabEvent = { [E in EventName]: { name: E; payload: EventPayloads[E] } }[EventName];
 
 /** What a failed request carries back to the UI: a message and, for bad config, one issue per field. */
 export function errorPayload(e: unknown): { message: string; issues?: Array<{ path: string; message: string }> } {

@@ -127,11 +127,10 @@ export function startLabServer(opts: ServerOptions): Promise<{ server: http.Serv
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
-  const onEvent = (event: string, payload: unknown) => {
-    const text = JSON.stringify({ event, payload });
+  const stopEvents = service.onEvent((e) => {
+    const text = JSON.stringify({ event: e.name, payload: e.payload });
     for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(text);
-  };
-  service.on('event', onEvent);
+  });
   wss.on('connection', (ws) => {
     ws.on('message', async (data) => {
       let msg: { id?: unknown; channel?: unknown; payload?: unknown };
@@ -160,7 +159,7 @@ export function startLabServer(opts: ServerOptions): Promise<{ server: http.Serv
         url: `http://${hostPart}:${actualPort}/?token=${token}`,
         close: () =>
           new Promise((r) => {
-            service.off('event', onEvent);
+            stopEvents();
             for (const ws of wss.clients) ws.terminate();
             wss.close();
             server.close(() => r());

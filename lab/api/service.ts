@@ -11,26 +11,10 @@ import { exportArchive, importArchive, ImportReport } from '../sessions/archive'
 import { SessionStore } from '../sessions/store';
 import { CLAIMS } from '../reproduce/claims';
 import { matrix } from '../linalg';
-import type { Request } from './contract';
-import type { EventName } from './contract';
+import type { ActiveRun, EventName, EventPayloads, LabEvent, Request } from './contract';
 import type { FromWorker, WorkerPort } from './worker-protocol';
 
-export interface ActiveRun {
-  key: string;
-  kind: 'run' | 'reproduce';
-  sessionId: string | null;
-  name: string;
-  state: 'queued' | 'running';
-  pid: number | undefined;
-  backend: string | null;
-  run: number;
-  runs: number;
-  round: number;
-  rounds: number;
-  fraction: number;
-  started: number | null;
-  label?: string;
-}
+export type { ActiveRun } from './contract';
 
 interface Job {
   info: ActiveRun;
@@ -58,8 +42,15 @@ export class LabService extends EventEmitter {
     this.store = new SessionStore(sessionsRoot);
   }
 
-  private emitEvent(name: EventName, payload: unknown): void {
+  private emitEvent<E extends EventName>(name: E, payload: EventPayloads[E]): void {
     this.emit('event', name, payload);
+  }
+
+  /** Every event, typed by name; returns the function that stops listening. */
+  onEvent(listener: (e: LabEvent) => void): () => void {
+    const fn = (name: EventName, payload: unknown) => listener({ name, payload } as LabEvent);
+    this.on('event', fn);
+    return () => this.off('event', fn);
   }
 
   async info() {
@@ -142,21 +133,21 @@ export class LabService extends EventEmitter {
           this.emitEvent('run:measure', { key: info.key, sessionId: info.sessionId, run: m.run, point: m.point });
           break;
         case 'runDone':
-          this.emitEvent('run:progress', { ...info, lastRun: m });
+          this.emitEvent('run:progress', { ...info, lastRun: { run: m.run, status: m.status, sinTheta: m.sinTheta, energy: m.energy, params: m.params, seed: m.seed } });
           break;
         case 'suiteProgress':
           Object.assign(info, { fraction: m.fraction, label: m.label });
           this.emitEvent('reproduce:progress', { ...info });
           break;
         case 'claim':
-          this.emitEvent('reproduce:progress', { ...info, claim: m });
+          this.emitEvent('reproduce:progress', { ...info, claim: { id: m.id, title: m.title, supported: m.supported, explanation: m.explanation } });
           break;
         case 'done':
           finished = true;
           this.emitEvent(info.kind === 'run' ? 'run:done' : 'reproduce:done', { key: info.key, name: info.name, sessionId: info.sessionId, status: m.status, error: m.error, report: m.report });
           break;
         case 'error':
-          this.emitEvent('run:done', { key: info.key, name: info.name, sessionId: info.sessionId, status: 'failed', error: m.message });
+          this.emitEvent(info.kind === 'run' ? 'run:done' : 'reproduce:done', { key: info.key, name: info.name, sessionId: info.sessionId, status: 'failed', error: m.message });
           break;
       }
     });

@@ -1,4 +1,8 @@
 /** The one way the interface reaches the lab: Electron's preload bridge, or the browser mode's WebSocket. */
+import type { EventPayloads } from '../../lab/api/contract';
+
+/** The lab's events, and the desktop menu's choice of screen. */
+export type UiEvents = EventPayloads & { menu: string };
 
 export interface LabError {
   message: string;
@@ -13,7 +17,7 @@ export class ApiError extends Error {
 
 export interface MtrlApi {
   request<T = any>(channel: string, payload?: unknown): Promise<T>;
-  on(event: string, handler: (payload: any) => void): () => void;
+  on<E extends keyof UiEvents>(event: E, handler: (payload: UiEvents[E]) => void): () => void;
   /** Exports sessions: a save dialog in the app, a download in a browser. */
   exportSessions(ids: string[]): Promise<unknown>;
   /** Imports an archive: an open dialog in the app, a file picker and upload in a browser. */

@@ -1,18 +1,10 @@
 import { api } from './api';
 export { formatDuration } from '../../lab/duration';
-import type { ActiveRun } from '../../lab/api/service';
+import type { ActiveRun, ClaimVerdict, EventPayloads, FinishedRun, JobEnded } from '../../lab/api/contract';
 import type { HistoryPoint as Point } from '../../lab/train';
 
-export type { ActiveRun } from '../../lab/api/service';
+export type { ActiveRun, FinishedRun } from '../../lab/api/contract';
 export type { HistoryPoint as Point } from '../../lab/train';
-
-export interface FinishedRun {
-  run: number;
-  sinTheta: number;
-  energy: number;
-  params: Record<string, unknown>;
-  seed: number;
-}
 
 const MEASURE_BATCH_MS = 100;
 
@@ -21,13 +13,13 @@ class LiveRuns {
   active: ActiveRun[] = $state([]);
   history: Record<string, Record<number, Point[]>> = $state({});
   finishedRuns: Record<string, FinishedRun[]> = $state({});
-  done: Array<{ key: string; name?: string; sessionId: string | null; status: string; error?: string; report?: string }> = $state([]);
-  claims: Record<string, Array<{ id: number; title: string; supported: boolean; explanation: string }>> = $state({});
+  done: JobEnded[] = $state([]);
+  claims: Record<string, ClaimVerdict[]> = $state({});
   sessionsVersion = $state(0);
 
   constructor() {
-    api.on('queue:changed', (runs: ActiveRun[]) => (this.active = runs));
-    const update = (p: ActiveRun & { lastRun?: FinishedRun; claim?: any }) => {
+    api.on('queue:changed', (runs) => (this.active = runs));
+    const update = (p: ActiveRun & { lastRun?: FinishedRun; claim?: ClaimVerdict }) => {
       const i = this.active.findIndex((r) => r.key === p.key);
       if (i >= 0) this.active[i] = { ...this.active[i], ...p };
       else this.active.push(p);
@@ -39,7 +31,7 @@ class LiveRuns {
     api.on('reproduce:progress', update);
     // Measurements can arrive a thousand a second (logEvery 1 on a small model); the charts take them in
     // batches, a few times a second, so drawing never falls behind the run.
-    let pending: Array<{ key: string; run: number; point: Point }> = [];
+    let pending: Array<EventPayloads['run:measure']> = [];
     const flush = () => {
       const batch = pending;
       pending = [];
@@ -50,10 +42,10 @@ class LiveRuns {
         byRun[m.run].push(m.point);
       }
     };
-    api.on('run:measure', (m: { key: string; run: number; point: Point }) => {
+    api.on('run:measure', (m) => {
       if (pending.push(m) === 1) setTimeout(flush, MEASURE_BATCH_MS);
     });
-    const finish = (d: { key: string; name?: string; sessionId: string | null; status: string; error?: string; report?: string }) => {
+    const finish = (d: JobEnded) => {
       this.active = this.active.filter((r) => r.key !== d.key);
       this.done.unshift(d);
       this.sessionsVersion++;
