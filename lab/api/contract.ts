@@ -3,6 +3,8 @@ import type { LabConfig } from '../schema';
 import { STATUSES } from '../sessions/manifest';
 import type { HistoryPoint } from '../train';
 import type { FromWorker } from './worker-protocol';
+import type { LabService } from './service';
+import type { ImportReport } from '../sessions/archive';
 
 /**
  * The one API between the UI and the lab, spoken over Electron IPC (preload → main) and over the
@@ -122,6 +124,25 @@ export const CHANNELS = {
 
 export type Channel = keyof typeof CHANNELS;
 export type Request<C extends Channel> = ReturnType<(typeof CHANNELS)[C]>;
+
+type Answer<K extends keyof LabService> = LabService[K] extends (...a: never[]) => infer R ? Awaited<R> : never;
+
+/** What each channel answers with. Archives differ by transport: dialogs in the app (null when dismissed), a download link and an upload address in a browser. */
+export interface ChannelResults {
+  'lab:info': Answer<'info'>;
+  'config:validate': Answer<'validateConfig'>;
+  'runs:start': Answer<'startRun'>;
+  'runs:cancel': Answer<'cancel'>;
+  'runs:list': Answer<'activeRuns'>;
+  'sessions:list': Answer<'listSessions'>;
+  'sessions:get': Answer<'getSession'>;
+  'sessions:representation': Answer<'representation'>;
+  'sessions:update': Answer<'updateSession'>;
+  'sessions:delete': Answer<'deleteSession'>;
+  'sessions:export': (Answer<'exportTo'> & { url?: string; name?: string }) | null;
+  'sessions:import': ImportReport | { upload: string } | null;
+  'reproduce:start': Answer<'startReproduce'>;
+}
 
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CHANNELS, name);

@@ -1,10 +1,10 @@
-import { Channel, isChannel, RequestError, validate } from './contract';
+import { Channel, ChannelResults, isChannel, RequestError, validate } from './contract';
 import type { LabService } from './service';
 
 /** What differs between transports: where archives come from and go to (native dialogs vs HTTP downloads). */
 export interface TransportHooks {
-  exportArchive(ids: string[]): Promise<unknown>;
-  importArchive(): Promise<unknown>;
+  exportArchive(ids: string[]): Promise<ChannelResults['sessions:export']>;
+  importArchive(): Promise<ChannelResults['sessions:import']>;
 }
 
 /** Validates the channel and payload, then calls the service. The single entry point of both transports. */

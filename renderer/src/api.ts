@@ -1,5 +1,5 @@
 /** The one way the interface reaches the lab: Electron's preload bridge, or the browser mode's WebSocket. */
-import type { EventPayloads } from '../../lab/api/contract';
+import type { Channel, ChannelResults, EventPayloads } from '../../lab/api/contract';
 
 /** The lab's events, and the desktop menu's choice of screen. */
 export type UiEvents = EventPayloads & { menu: string };
@@ -16,7 +16,7 @@ export class ApiError extends Error {
 }
 
 export interface MtrlApi {
-  request<T = any>(channel: string, payload?: unknown): Promise<T>;
+  request<C extends Channel>(channel: C, payload?: unknown): Promise<ChannelResults[C]>;
   on<E extends keyof UiEvents>(event: E, handler: (payload: UiEvents[E]) => void): () => void;
   /** Exports sessions: a save dialog in the app, a download in a browser. */
   exportSessions(ids: string[]): Promise<unknown>;
@@ -79,7 +79,8 @@ function browserApi(): MtrlApi {
       return () => listeners.get(event)!.delete(handler);
     },
     async exportSessions(ids) {
-      const r = await api.request<{ url: string; name: string }>('sessions:export', { ids });
+      const r = await api.request('sessions:export', { ids });
+      if (!r?.url || !r.name) throw new ApiError({ message: 'the lab server gave no download for the archive' });
       const a = document.createElement('a');
       a.href = r.url;
       a.download = r.name;

@@ -5,7 +5,7 @@ export interface LeafInfo {
   min?: number;
   max?: number;
   exclusiveMin?: boolean;
-  values?: string[];
+  values?: readonly string[];
   default: unknown;
   doc: string;
 }

@@ -52,7 +52,7 @@ class LiveRuns {
     };
     api.on('run:done', finish);
     api.on('reproduce:done', finish);
-    void api.request<ActiveRun[]>('runs:list').then((r) => (this.active = r));
+    void api.request('runs:list').then((r) => (this.active = r));
   }
 
   eta(r: ActiveRun): number | null {
