@@ -173,7 +173,12 @@ export const CLAIMS: Claim[] = [
     evaluate: (results) => {
       const { rows, figure } = pretrainedVersusRandom(results, 'data.d', 'Downstream accuracy at n = 16 versus the input dimension', 'input dimension d');
       const verdict = flatInD(rows(results.pretrained).map(([d, accuracy]) => ({ d, accuracy })), rows(results.random).map(([d, accuracy]) => ({ d, accuracy })));
-      return { ...verdict, numbers: { pretrained: rows(results.pretrained), random: rows(results.random), pretrainedDrop: verdict.pretrainedDrop, randomDrop: verdict.randomDrop }, figures: [figure] };
+      // The claim is about the downstream step once W is learned; how much of span(M) pretraining found at each d
+      // (at one fixed pretraining budget) is what tells a flat curve from one that falls with the representation.
+      const recovery = byParam(results.pretrained.aggregate, 'data.d').map((a) => ({ d: Number(a.params['data.d']), energy: a.energy.mean, sinTheta: a.sinTheta.mean }));
+      const [lo, hi] = [recovery[0], recovery[recovery.length - 1]];
+      const explanation = `${verdict.explanation} Pretraining at one budget for every d (T·n samples, rounds) leaves the representation with energy ${lo.energy.toFixed(2)} at d = ${lo.d} and ${hi.energy.toFixed(2)} at d = ${hi.d} (sinθ ${lo.sinTheta.toFixed(2)} → ${hi.sinTheta.toFixed(2)}).`;
+      return { ...verdict, explanation, numbers: { pretrained: rows(results.pretrained), random: rows(results.random), pretrainedDrop: verdict.pretrainedDrop, randomDrop: verdict.randomDrop, pretrainedRecovery: recovery }, figures: [figure] };
     },
   },
   {
