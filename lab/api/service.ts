@@ -132,16 +132,20 @@ export class LabService extends EventEmitter {
         case 'measure':
           this.emitEvent('run:measure', { key: info.key, sessionId: info.sessionId, run: m.run, point: m.point });
           break;
-        case 'runDone':
-          this.emitEvent('run:progress', { ...info, lastRun: { run: m.run, status: m.status, sinTheta: m.sinTheta, energy: m.energy, params: m.params, seed: m.seed } });
+        case 'runDone': {
+          const { type: _type, ...lastRun } = m;
+          this.emitEvent('run:progress', { ...info, lastRun });
           break;
+        }
         case 'suiteProgress':
           Object.assign(info, { fraction: m.fraction, label: m.label });
           this.emitEvent('reproduce:progress', { ...info });
           break;
-        case 'claim':
-          this.emitEvent('reproduce:progress', { ...info, claim: { id: m.id, title: m.title, supported: m.supported, explanation: m.explanation } });
+        case 'claim': {
+          const { type: _type, ...claim } = m;
+          this.emitEvent('reproduce:progress', { ...info, claim });
           break;
+        }
         case 'done':
           finished = true;
           this.emitEvent(info.kind === 'run' ? 'run:done' : 'reproduce:done', { key: info.key, name: info.name, sessionId: info.sessionId, status: m.status, error: m.error, report: m.report });

@@ -1,5 +1,4 @@
 import { api } from './api';
-export { formatDuration } from '../../lab/duration';
 import type { ActiveRun, ClaimVerdict, EventPayloads, FinishedRun, JobEnded } from '../../lab/api/contract';
 import type { HistoryPoint as Point } from '../../lab/train';
 
